@@ -15,8 +15,8 @@ export class Storage {
   /** True when the memory belongs to a JS ArrayBuffer (fromTypedArray): never freed by kindling. */
   private external = false;
 
-  constructor(readonly nbytes: number, buf?: ArrayBuffer) {
-    this.buf = buf ?? binding.alloc(nbytes);
+  constructor(readonly nbytes: number, buf?: ArrayBuffer, zero = true) {
+    this.buf = buf ?? binding.alloc(nbytes, zero);
     this.external = buf !== undefined;
   }
 

@@ -564,12 +564,12 @@ export class Tensor {
   }
 }
 
-/** @internal Allocates an uninitialised (zeroed) contiguous tensor. */
-export function allocTensor(shape: readonly number[], dtype: DType, device: Device): Tensor {
+/** @internal Allocates a zero-filled contiguous tensor. */
+export function allocTensor(shape: readonly number[], dtype: DType, device: Device, zero = true): Tensor {
   let n = 1;
   for (const s of shape) n *= s;
   if (!Number.isSafeInteger(n * ITEMSIZE[dtype])) throw new KindlingError(`cannot allocate a tensor of shape [${shape}]`);
-  const storage = new Storage(n * ITEMSIZE[dtype]);
+  const storage = new Storage(n * ITEMSIZE[dtype], undefined, zero);
   const strides = new Array<number>(shape.length);
   let acc = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -577,6 +577,11 @@ export function allocTensor(shape: readonly number[], dtype: DType, device: Devi
     acc *= Math.max(shape[d], 1);
   }
   return new Tensor(storage, shape, strides, 0, dtype, device);
+}
+
+/** @internal Allocates a contiguous tensor whose every element a kernel is about to write. */
+export function allocOutput(shape: readonly number[], dtype: DType, device: Device): Tensor {
+  return allocTensor(shape, dtype, device, false);
 }
 
 /** @internal A view sharing t's storage. */

@@ -4,6 +4,8 @@
 
 #include "binding/dispatch.h"
 #include "binding/storage.h"
+#include "include/kernels.h"
+#include "include/parallel.h"
 
 namespace {
 
@@ -22,8 +24,11 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
 #define KD_EXPORT(name, fn) exports.Set(name, Napi::Function::New(env, guarded<kd::fn>, name))
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // OpenBLAS and kindling's pool never run at once; give both the same thread count
+  kd::blas_set_threads(kd::num_threads());
   KD_EXPORT("alloc", Alloc);
   KD_EXPORT("free", Free);
+  KD_EXPORT("emptyCache", EmptyCacheJs);
   KD_EXPORT("opTable", OpTable);
   KD_EXPORT("info", Info);
   KD_EXPORT("setNumThreads", SetNumThreads);

@@ -1,6 +1,7 @@
 /** The typed surface of kindling.node (see native/binding/dispatch.cc for argument order). */
 export interface Binding {
-  alloc(nbytes: number): ArrayBuffer;
+  alloc(nbytes: number, zero?: boolean): ArrayBuffer;
+  emptyCache(): void;
   free(buf: ArrayBuffer): void;
   opTable(): { unary: string[]; binary: string[]; reduce: string[] };
   info(): { blas: string; threads: number; cuda: boolean };

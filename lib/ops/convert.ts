@@ -5,13 +5,13 @@ import { Device, resolveDevice } from '../device';
 import { DType, ITEMSIZE, TYPED_ARRAY, TypedArray, isDType, isFloating, toDType } from '../dtype';
 import { KindlingError, argError } from '../errors';
 import { RANDOM, fillRandom } from '../random';
-import { Tensor, allocTensor } from '../tensor';
+import { Tensor, allocOutput, allocTensor } from '../tensor';
 import { contiguous } from './movement';
 
 /** x in dtype dt: x itself when it already is, else a converted copy (differentiable between floats). */
 export function cast(x: Tensor, dt: DType): Tensor {
   if (x.dtype === dt) return x;
-  const out = allocTensor(x.shape, dt, x.device);
+  const out = allocOutput(x.shape, dt, x.device);
   K.copy(x, out);
   if (isFloating(dt) && wouldRecord(x)) {
     const from = x.dtype;

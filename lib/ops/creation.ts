@@ -30,11 +30,11 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
   return t;
 }
 
-function make(shape: readonly number[], opts: TensorOptions, fallback: DType = 'float32'): Tensor {
+function make(shape: readonly number[], opts: TensorOptions, fallback: DType = 'float32', zero = true): Tensor {
   const dtype = opts.dtype === undefined ? fallback : toDType(opts.dtype);
   const device = resolveDevice(opts.device);
   numel(shape);
-  return allocTensor(shape, dtype, device);
+  return allocTensor(shape, dtype, device, zero);
 }
 
 type Nested = number | boolean | bigint | Nested[];
@@ -143,7 +143,7 @@ export function zeros(...args: ShapeArgs): Tensor {
 }
 export function ones(...args: ShapeArgs): Tensor {
   const { shape, opts } = split(args, 'ones');
-  const t = make(shape, opts);
+  const t = make(shape, opts, 'float32', false);
   K.copy(1, t);
   return finish(t, opts);
 }
@@ -151,7 +151,7 @@ export function ones(...args: ShapeArgs): Tensor {
 export function full(shape: number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
   const sh = parseShape([shape], 'full');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw argError('full', 'a number or boolean fill value', value);
-  const t = make(sh, opts, typeof value === 'boolean' ? 'bool' : 'float32');
+  const t = make(sh, opts, typeof value === 'boolean' ? 'bool' : 'float32', false);
   K.copy(Number(value), t);
   return finish(t, opts);
 }
@@ -217,7 +217,7 @@ export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions =
 
 function random(fn: string, args: ShapeArgs, kind: number, a: number, b: number): Tensor {
   const { shape, opts } = split(args, fn);
-  const t = make(shape, opts);
+  const t = make(shape, opts, 'float32', false);
   if (!isFloating(t.dtype)) throw new DTypeError(`${fn}: expected a floating point dtype, got ${t.dtype}`);
   fillRandom(t, kind, a, b);
   return finish(t, opts);

@@ -7,7 +7,7 @@ import * as K from '../backend/kernels';
 import { DType, floatResult, isFloating, promoteTypes, resultType } from '../dtype';
 import { AutogradError, DTypeError, KindlingError, ShapeError, argError } from '../errors';
 import { broadcastShapes, sameShape } from '../shape/shape';
-import { Tensor, TensorOrScalar, allocTensor } from '../tensor';
+import { Tensor, TensorOrScalar, allocOutput, allocTensor } from '../tensor';
 import { cast } from './convert';
 import { clone } from './movement';
 
@@ -64,7 +64,7 @@ function unary(op: string, x: Tensor): Tensor {
   }
   const dt = def.float ? floatResult(x.dtype) : x.dtype;
   const src = cast(x, dt);
-  const out = allocTensor(x.shape, dt, x.device);
+  const out = allocOutput(x.shape, dt, x.device);
   K.unary(op, src, out);
   if (!wouldRecord(x)) return out;
   const rule = def.rule;
@@ -103,7 +103,7 @@ export const sigmoid = (x: Tensor) => unary('sigmoid', x);
 export const relu = (x: Tensor) => unary('relu', x);
 
 export function logicalNot(x: Tensor): Tensor {
-  const out = allocTensor(x.shape, 'bool', x.device);
+  const out = allocOutput(x.shape, 'bool', x.device);
   K.unary('logical_not', cast(x, 'bool'), out);
   return out;
 }
@@ -125,7 +125,7 @@ function launch(op: string, a: Operand, b: Operand, dt: DType, outDt: DType): Te
   const tb = b instanceof Tensor ? b : null;
   K.checkDevices(op, ta, tb);
   const shape = ta && tb ? broadcastShapes(ta.shape, tb.shape, op) : (ta ?? tb)!.shape;
-  const out = allocTensor(shape, outDt, (ta ?? tb)!.device);
+  const out = allocOutput(shape, outDt, (ta ?? tb)!.device);
   K.binary(op, dt, typeof a === 'number' ? a : cast(a, dt), typeof b === 'number' ? b : cast(b, dt), out);
   return out;
 }
@@ -286,7 +286,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   if (!isFloating(dt) && ((lo !== null && !Number.isInteger(lo)) || (hi !== null && !Number.isInteger(hi)))) dt = 'float32';
   if (dt === 'bool') throw new DTypeError('clamp: not implemented for bool tensors');
   const src = cast(x, dt);
-  const out = allocTensor(x.shape, dt, x.device);
+  const out = allocOutput(x.shape, dt, x.device);
   K.clamp(src, out, lo, hi);
   if (!wouldRecord(x)) return out;
   return record(
@@ -317,7 +317,7 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
   let shape = condition.shape as number[];
   if (x instanceof Tensor) shape = broadcastShapes(shape, x.shape, 'where');
   if (y instanceof Tensor) shape = broadcastShapes(shape, y.shape, 'where');
-  const out = allocTensor(shape, dt, condition.device);
+  const out = allocOutput(shape, dt, condition.device);
   K.where(condition, typeof x === 'number' ? x : cast(x, dt), typeof y === 'number' ? y : cast(y, dt), out);
   if (!wouldRecord(x, y)) return out;
   return record(

@@ -3,7 +3,7 @@ import { record, wouldRecord } from '../autograd/node';
 import * as K from '../backend/kernels';
 import { DTypeError, ShapeError, argError } from '../errors';
 import { broadcastShapes } from '../shape/shape';
-import { Tensor, allocTensor } from '../tensor';
+import { Tensor, allocOutput } from '../tensor';
 import * as E from './elementwise';
 import { expand, reshape, squeeze, unsqueeze } from './movement';
 
@@ -24,7 +24,7 @@ function product(op: string, a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`${op}: mat1 and mat2 shapes cannot be multiplied (${a.shape.slice(-2).join('x')} and ${b.shape.slice(-2).join('x')})`);
   }
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
-  const out = allocTensor([...batch, m, n], a.dtype, a.device);
+  const out = allocOutput([...batch, m, n], a.dtype, a.device);
   K.matmul(expand(a.detach(), [[...batch, m, k]]), expand(b.detach(), [[...batch, k, n]]), out);
   return out;
 }

@@ -8,7 +8,7 @@ import * as K from '../backend/kernels';
 import { promoteTypes } from '../dtype';
 import { ArgumentError, IndexError, KindlingError, ShapeError, argError } from '../errors';
 import { contiguousStrides, normalizeDim, numel, parseShape, sameShape } from '../shape/shape';
-import { Tensor, allocTensor, viewOf } from '../tensor';
+import { Tensor, allocOutput, allocTensor, viewOf } from '../tensor';
 
 const need = (x: unknown, fn: string): Tensor => {
   if (!(x instanceof Tensor)) throw argError(fn, 'a Tensor', x);
@@ -302,7 +302,7 @@ export function contiguous(x: Tensor): Tensor {
 
 export function clone(x: Tensor): Tensor {
   need(x, 'clone');
-  const out = allocTensor(x.shape, x.dtype, x.device);
+  const out = allocOutput(x.shape, x.dtype, x.device);
   K.copy(x, out);
   return record('CloneBackward0', [x], out, (g) => [g]);
 }
@@ -339,7 +339,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   const shape = [...ref.shape];
   shape[d] = parts.reduce((a, t) => a + t.shape[d], 0);
-  const out = allocTensor(shape, dt, ref.device);
+  const out = allocOutput(shape, dt, ref.device);
   let start = 0;
   const starts: number[] = [];
   for (const t of parts) {

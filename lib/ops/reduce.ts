@@ -8,7 +8,7 @@ import * as K from '../backend/kernels';
 import { DType, isFloating } from '../dtype';
 import { ArgumentError, DTypeError, IndexError, KindlingError, argError } from '../errors';
 import { normalizeDim } from '../shape/shape';
-import { Tensor, allocTensor } from '../tensor';
+import { Tensor, allocOutput, allocTensor } from '../tensor';
 import { cast } from './convert';
 import * as E from './elementwise';
 import { expand, reshape, unsqueeze } from './movement';
@@ -50,7 +50,7 @@ function outShape(x: Tensor, r: Dims): number[] {
 
 /** Runs one native reduction: out has x's shape with the reduced dims removed or kept as 1. */
 function run(op: string, x: Tensor, r: Dims, outDt: DType, scale = 1): Tensor {
-  const out = allocTensor(outShape(x, r), outDt, x.device);
+  const out = allocOutput(outShape(x, r), outDt, x.device);
   if (x.dim() === 0) {
     K.reduce(op, reshape(x.detach(), [[1]]), [0], reshape(out.detach(), [[1]]), scale);
   } else {
@@ -285,7 +285,7 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
   if (dim === undefined) throw new KindlingError(`${op}() missing required argument 'dim'`);
   const d = normalizeDim(dim, x.dim(), op);
   const src = x.dtype === 'bool' ? cast(x, 'int64') : x;
-  const out = allocTensor(x.shape, sumDtype(x.dtype), x.device);
+  const out = allocOutput(x.shape, sumDtype(x.dtype), x.device);
   if (x.dim() === 0) K.copy(src, out);
   else K.scan(op, src, d, out);
   return out;

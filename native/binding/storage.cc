@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace kd {
 namespace {
@@ -25,8 +26,43 @@ struct Record {
 std::mutex g_mu;
 std::unordered_map<const void*, Record*> g_live;
 
+// Freed blocks are kept by exact (64-byte padded) size and handed out again: training loops
+// allocate the same shapes every step, and going back to the system allocator each time costs
+// page faults (glibc trims and regrows the heap). The cache is bounded; emptyCache() drops it.
+constexpr size_t kCacheLimit = size_t(256) << 20;
+std::unordered_map<size_t, std::vector<void*>> g_cache;
+size_t g_cached = 0;
+
+size_t padded_size(size_t bytes) { return bytes ? (bytes + kAlign - 1) / kAlign * kAlign : kAlign; }
+
+void* take_block(size_t padded) {
+  {
+    std::lock_guard<std::mutex> lk(g_mu);
+    auto it = g_cache.find(padded);
+    if (it != g_cache.end() && !it->second.empty()) {
+      void* b = it->second.back();
+      it->second.pop_back();
+      g_cached -= padded;
+      return b;
+    }
+  }
+  return std::aligned_alloc(kAlign, padded);
+}
+
+void give_block(void* block, size_t padded) {
+  {
+    std::lock_guard<std::mutex> lk(g_mu);
+    if (g_cached + padded <= kCacheLimit) {
+      g_cache[padded].push_back(block);
+      g_cached += padded;
+      return;
+    }
+  }
+  std::free(block);
+}
+
 void release(Napi::Env env, Record* r) {
-  std::free(r->block);
+  give_block(r->block, padded_size(r->bytes));
   r->freed = true;
   Napi::MemoryManagement::AdjustExternalMemory(env, -int64_t(r->bytes));
 }
@@ -48,10 +84,15 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
   if (!(n >= 0) || n > double(int64_t(1) << 46) || double(int64_t(n)) != n)
     throw Error("kindling: alloc expects a non-negative integer byte count below 2^46");
   size_t bytes = size_t(n);
-  size_t padded = (bytes + kAlign - 1) / kAlign * kAlign;
-  void* block = std::aligned_alloc(kAlign, padded ? padded : kAlign);
+  // outputs that a kernel overwrites entirely skip the zero fill (alloc(n, false))
+  bool zero = !(info.Length() > 1 && info[1].IsBoolean() && !info[1].As<Napi::Boolean>().Value());
+  void* block = take_block(padded_size(bytes));
+  if (!block) {
+    EmptyCache();
+    block = std::aligned_alloc(kAlign, padded_size(bytes));
+  }
   if (!block) throw Error("kindling: out of memory allocating " + std::to_string(bytes) + " bytes");
-  std::memset(block, 0, bytes);
+  if (zero) std::memset(block, 0, bytes);
   auto* r = new Record{block, bytes, false};
   {
     std::lock_guard<std::mutex> lk(g_mu);
@@ -59,6 +100,19 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
   }
   Napi::MemoryManagement::AdjustExternalMemory(env, int64_t(bytes));
   return Napi::ArrayBuffer::New(env, block, bytes, finalize, r);
+}
+
+void EmptyCache() {
+  std::lock_guard<std::mutex> lk(g_mu);
+  for (auto& kv : g_cache)
+    for (void* b : kv.second) std::free(b);
+  g_cache.clear();
+  g_cached = 0;
+}
+
+Napi::Value EmptyCacheJs(const Napi::CallbackInfo& info) {
+  EmptyCache();
+  return info.Env().Undefined();
 }
 
 Napi::Value Free(const Napi::CallbackInfo& info) {

@@ -6,4 +6,6 @@
 namespace kd {
 Napi::Value Alloc(const Napi::CallbackInfo& info);
 Napi::Value Free(const Napi::CallbackInfo& info);
+Napi::Value EmptyCacheJs(const Napi::CallbackInfo& info);
+void EmptyCache();
 }  // namespace kd
