@@ -46,8 +46,19 @@ export function tidy<R>(fn: () => R): R {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { Tensor: T } = require('./tensor') as typeof import('./tensor');
   collect(result, kept, (x): x is Tensor => x instanceof T);
+  // tensors saved by the autograd graph of a returned tensor stay alive for its backward pass
+  const seen = new Set<unknown>();
+  const stack = [...kept].map((t) => t.gradFn).filter((n) => n !== null);
+  const saved = new Set<Tensor>();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const s of n.saved) saved.add(s);
+    for (const m of n.next) if (m) stack.push(m);
+  }
   for (const t of scope) {
-    if (kept.has(t)) {
+    if (kept.has(t) || saved.has(t)) {
       if (scopes.length) scopes[scopes.length - 1].add(t);
     } else if (!t.requiresGrad || t.gradFn !== null) {
       // leaf parameters created inside a scope (requiresGrad, no gradFn) are kept: they are state

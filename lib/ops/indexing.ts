@@ -70,10 +70,13 @@ function basic(x: Tensor, spec: IndexSpec): { view: Tensor; adv: Advanced[] } {
   if (consumed > x.dim()) throw new IndexError(`too many indices for tensor of dimension ${x.dim()}`);
   let v = x;
   let d = 0;
+  let src = 0; // dim of x that the item indexes, for messages
   const adv: Advanced[] = [];
   for (const it of its) {
+    if (it !== null && it !== '...') src++;
     if (it === '...') {
       d += x.dim() - consumed;
+      src += x.dim() - consumed;
     } else if (it === null) {
       v = unsqueeze(v, d);
       d++;
@@ -82,7 +85,7 @@ function basic(x: Tensor, spec: IndexSpec): { view: Tensor; adv: Advanced[] } {
     } else if (typeof it === 'number') {
       if (!Number.isInteger(it)) throw new IndexError(`only integers, slices, None, ... and index tensors are valid indices (got ${it})`);
       const n = v.shape[d];
-      if (it < -n || it >= n) throw new IndexError(`index ${it} is out of bounds for dimension ${d} with size ${n}`);
+      if (it < -n || it >= n) throw new IndexError(`index ${it} is out of bounds for dimension ${src - 1} with size ${n}`);
       v = select(v, d, it);
     } else if (isSlice(it)) {
       const n = v.shape[d];
