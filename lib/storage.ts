@@ -6,6 +6,24 @@
  */
 import { binding } from './backend/native';
 
+// Disposed buffers that no typed-array view ever saw are reused by size without a trip through
+// the addon (creating an external ArrayBuffer costs about a microsecond, most of a small op).
+const POOL_MAX_BYTES = 1 << 20;
+const POOL_PER_SIZE = 32;
+const pool = new Map<number, ArrayBuffer[]>();
+
+function takePooled(nbytes: number, zero: boolean): ArrayBuffer | undefined {
+  const list = pool.get(nbytes);
+  const buf = list?.pop();
+  if (buf && zero) new Uint8Array(buf).fill(0);
+  return buf;
+}
+
+/** Drops the pooled buffers (the addon's own cache is emptied separately). */
+export function emptyPool(): void {
+  pool.clear();
+}
+
 export class Storage {
   /** Bumped by every in-place write; autograd uses it to detect modified saved tensors. */
   version = 0;
@@ -15,8 +33,11 @@ export class Storage {
   /** True when the memory belongs to a JS ArrayBuffer (fromTypedArray): never freed by kindling. */
   private external = false;
 
+  /** Set once a typed array over the buffer has been handed to a caller: never pooled then. */
+  exposed = false;
+
   constructor(readonly nbytes: number, buf?: ArrayBuffer, zero = true) {
-    this.buf = buf ?? binding.alloc(nbytes, zero);
+    this.buf = buf ?? (nbytes <= POOL_MAX_BYTES ? takePooled(nbytes, zero) : undefined) ?? binding.alloc(nbytes, zero);
     this.external = buf !== undefined;
   }
 
@@ -39,7 +60,15 @@ export class Storage {
 
   release(): void {
     if (--this.refs <= 0 && this.buf) {
-      if (!this.external) binding.free(this.buf);
+      if (!this.external) {
+        const list = this.nbytes <= POOL_MAX_BYTES && !this.exposed ? (pool.get(this.nbytes) ?? []) : null;
+        if (list && list.length < POOL_PER_SIZE) {
+          list.push(this.buf);
+          pool.set(this.nbytes, list);
+        } else {
+          binding.free(this.buf);
+        }
+      }
       this.buf = null;
     }
   }

@@ -78,6 +78,7 @@ export function item(x: Tensor): number | boolean {
 export function typedArray(x: Tensor): TypedArray {
   if (x.device.type !== 'cpu') throw new KindlingError(`typedArray: the tensor is on ${x.device}; call .cpu() first`);
   if (!x.isContiguous()) throw new KindlingError('typedArray: the tensor is not contiguous; call .contiguous() first (which copies)');
+  x._storage.exposed = true;
   return new TYPED_ARRAY[x.dtype](x._buf, x.offset * ITEMSIZE[x.dtype], x.numel());
 }
 
