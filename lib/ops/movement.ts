@@ -58,7 +58,8 @@ function inferShape(x: Tensor, args: readonly (number | number[])[], fn: string)
 
 /** Strides that view x's memory as `shape` without copying, or null (PyTorch's computeStride). */
 function viewStrides(x: Tensor, shape: number[]): number[] | null {
-  if (x.numel() === 0) return contiguousStrides(shape);
+  // zero or one element: any strides address it
+  if (x.numel() <= 1) return contiguousStrides(shape);
   const out = new Array<number>(shape.length);
   let viewD = shape.length - 1;
   let chunkBase = x.strides[x.dim() - 1] ?? 1;
