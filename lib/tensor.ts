@@ -230,10 +230,10 @@ export class Tensor {
     return I.indexSelect(this, dim, index);
   }
   maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
-    return E.where(mask, value, this);
+    return E.maskedFill(this, mask, value);
   }
   maskedFill_(mask: Tensor, value: TensorOrScalar): this {
-    return E.inplaceOp(this, [value], (s) => E.where(mask, value, s));
+    return E.inplaceOp(this, [value], (s) => E.maskedFill(s, mask, value));
   }
   nonzero(): Tensor {
     return I.nonzero(this);

@@ -8,6 +8,7 @@ import { sameShape } from '../shape/shape';
 import type { Tensor } from '../tensor';
 import { enableGrad, isGradEnabled, noGrad } from './mode';
 import { Node, edgeOf } from './node';
+import { keep, tidy } from '../memory';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -83,7 +84,8 @@ export function runBackward(
     }
     const n = edgeOf(t);
     rootNodes.push(n);
-    pending.set(n, pending.has(n) ? ops().E.add(pending.get(n)!, g) : g);
+    // the engine owns every pending gradient object; a caller's tensor is only viewed
+    pending.set(n, pending.has(n) ? ops().E.add(pending.get(n)!, g) : g.detach());
   });
   const deps = collect(rootNodes);
   const captured = new Map<Node, Tensor>();
@@ -98,28 +100,45 @@ export function runBackward(
       pending.delete(node);
       if (captureSet.has(node)) captured.set(node, g);
       const kept = node.retained?.deref();
-      if (kept && !capture) kept.grad = accumulate(kept.grad, g, opts.createGraph);
+      if (kept && !capture) kept.grad = keep(accumulate(kept.grad, g, opts.createGraph));
       if (node.variable) {
         if (!capture) accumulateLeaf(node.variable, g, opts.createGraph);
+        if (!opts.createGraph && !captureSet.has(node)) g.dispose();
         continue;
       }
-      const inGrads = node.apply(g);
-      node.next.forEach((m, i) => {
-        if (!m) return;
-        let gi = inGrads[i];
-        if (gi) {
+      // run the rule and fold its gradients into the pending ones; without createGraph every
+      // temporary the rule made is freed at once (tidy), only the new pending sums survive
+      const step = (): [Node, Tensor][] => {
+        const inGrads = node.apply(g);
+        // one input may appear on several edges (x.dot(x)): sum within the step too
+        const local = new Map<Node, Tensor>();
+        node.next.forEach((m, i) => {
+          let gi = inGrads[i];
+          if (!m || !gi) return;
           const meta = node.inputMeta[i];
           gi = sumToShape(gi, meta.shape);
           if (gi.dtype !== meta.dtype) gi = ops().C.cast(gi, meta.dtype as Tensor['dtype']);
-          pending.set(m, pending.has(m) ? ops().E.add(pending.get(m)!, gi) : gi);
-        }
+          const prev = local.get(m) ?? pending.get(m);
+          local.set(m, prev ? ops().E.add(prev, gi) : opts.createGraph ? gi : gi.detach());
+        });
+        return [...local.entries()];
+      };
+      const updates = opts.createGraph ? step() : tidy(step);
+      for (const [m, v] of updates) {
+        const prev = pending.get(m);
+        if (prev && !opts.createGraph) prev.dispose();
+        pending.set(m, v);
+      }
+      if (!opts.createGraph && !captureSet.has(node)) g.dispose();
+      for (const m of node.next) {
+        if (!m) continue;
         const left = deps.get(m)! - 1;
         deps.set(m, left);
         if (left === 0) {
           if (pending.has(m)) ready.push(m);
           else markDone(m, deps, ready, pending);
         }
-      });
+      }
     }
   };
   if (opts.createGraph) enableGrad(run);
@@ -150,10 +169,11 @@ function accumulate(prev: Tensor | null, g: Tensor, createGraph?: boolean): Tens
 
 function accumulateLeaf(t: Tensor, g: Tensor, createGraph?: boolean): void {
   if (t.grad === null) {
-    // own the gradient: a fresh contiguous copy unless the rule already made a new tensor
-    t.grad = createGraph ? g : g.isContiguous() && g._base === null && !g.requiresGrad ? g : g.detach().clone();
+    // own the gradient: rules may hand the same tensor to several inputs, and a caller's
+    // gradient tensor must not be written by later accumulation
+    t.grad = keep(createGraph ? g : g.detach().clone());
   } else if (createGraph) {
-    t.grad = ops().E.add(t.grad, g);
+    t.grad = keep(ops().E.add(t.grad, g));
   } else {
     noGrad(() => t.grad!.add_(g));
   }

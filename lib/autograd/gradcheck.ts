@@ -54,14 +54,27 @@ export function gradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {})
   // numerical: central differences, perturbing each input element in place
   for (let k = 0; k < diff.length; k++) {
     const t = diff[k];
-    const flat = t.detach().reshape(-1);
+    // perturb in place through t's own layout (a reshape of a non-contiguous t would copy)
+    const base = t.detach();
+    const coords = (i: number) => {
+      const c: number[] = [];
+      for (let d = t.dim() - 1; d >= 0; d--) {
+        c.unshift(i % t.shape[d]);
+        i = Math.floor(i / t.shape[d]);
+      }
+      return c;
+    };
+    const flat = {
+      get: (i: number) => base.index(coords(i)),
+      set: (i: string, v: number) => base.set(coords(Number(i)), v),
+    };
     for (let i = 0; i < t.numel(); i++) {
       const x0 = flat.get(i).item() as number;
-      const at = (v: number) =>
-        noGrad(() => {
-          flat.set(String(i), v);
-          return flatValues(fn(...inputs));
-        });
+      // fn runs with grad mode as the caller has it: gradgradcheck's fn differentiates inside
+      const at = (v: number) => {
+        noGrad(() => flat.set(String(i), v));
+        return flatValues(fn(...inputs));
+      };
       const plus = at(x0 + eps);
       const minus = at(x0 - eps);
       noGrad(() => flat.set(String(i), x0));

@@ -118,6 +118,12 @@ export function record<T extends Tensor>(
   return out;
 }
 
+/** Gives a recorded output's node the name PyTorch shows for a composite op. */
+export function renameNode<T extends Tensor>(t: T, name: string): T {
+  if (t.gradFn) Object.defineProperty(t.gradFn, 'name', { value: name });
+  return t;
+}
+
 /** True when an op on these inputs would record a node. */
 export function wouldRecord(...inputs: (Tensor | number | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;

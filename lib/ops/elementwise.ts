@@ -8,6 +8,7 @@ import { DType, floatResult, isFloating, promoteTypes, resultType } from '../dty
 import { AutogradError, DTypeError, KindlingError, ShapeError, argError } from '../errors';
 import { broadcastShapes, sameShape } from '../shape/shape';
 import { Tensor, TensorOrScalar, allocOutput, allocTensor } from '../tensor';
+import { noGrad } from '../autograd/mode';
 import { cast } from './convert';
 import { clone } from './movement';
 
@@ -59,6 +60,9 @@ const UNARY: Record<string, UnaryDef> = {
 function unary(op: string, x: Tensor): Tensor {
   if (!(x instanceof Tensor)) throw argError(op, 'a Tensor', x);
   const def = UNARY[op];
+  // bool inputs: sign keeps bool, square computes in int64 (PyTorch's promotions)
+  if (x.dtype === 'bool' && op === 'sign') return cast(x, 'bool').clone();
+  if (x.dtype === 'bool' && op === 'square') return unary(op, cast(x, 'int64'));
   if (x.dtype === 'bool' && !def.float) {
     throw new DTypeError(`${op}: not implemented for bool tensors (received dtype bool); cast with .int() or .float() first`);
   }
@@ -70,7 +74,7 @@ function unary(op: string, x: Tensor): Tensor {
   const rule = def.rule;
   if (!rule) return record(def.grad, [x], out, (g) => [zerosLikeOf(g)]);
   // save only what the rule reads: the output (exp, sqrt, tanh, ...) or the input
-  if (def.saveOut) return record(def.grad, [x], out, (g, s) => [rule(g, s[0], s[0])], [out.detach()]);
+  if (def.saveOut) return record(def.grad, [x], out, (g, s) => [rule(g, s[0], s[0])], [out]);
   return record(def.grad, [x], out, (g, s) => [rule(g, s[0], s[0])], [x]);
 }
 
@@ -148,6 +152,10 @@ function binary(op: string, a: TensorOrScalar, b: TensorOrScalar, def: BinaryDef
   }
   out = launch(op, x, y, dt, kind === 'cmp' ? 'bool' : dt);
   if (!def || kind === 'cmp' || !wouldRecord(x, y)) return out;
+  return recordBinary(def, x, y, out);
+}
+
+function recordBinary(def: BinaryDef, x: Operand, y: Operand, out: Tensor): Tensor {
   const xt = x instanceof Tensor ? x : null;
   const yt = y instanceof Tensor ? y : null;
   const [ra, rb] = def.rules!;
@@ -254,15 +262,23 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 }
 export const maximum = (a: Tensor, b: Tensor): Tensor => binary('maximum', a, b, MAXIMUM);
 export const minimum = (a: Tensor, b: Tensor): Tensor => binary('minimum', a, b, MINIMUM);
-export const atan2 = (a: Tensor, b: Tensor): Tensor => binary('atan2', a, b, ATAN2);
+export const atan2 = (a: Tensor, b: Tensor): Tensor => binary('atan2', a, b, ATAN2, 'div');
 /** Python-style remainder: the result has the sign of the divisor. */
 export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  const r = binary('fmod', a, b, { grad: 'RemainderBackward0', rules: [R((g) => g), R((g, x, y) => neg(mul(g, floor(div(x, y)))))], save: true });
-  const fix = logicalAnd(ne(r, 0), ne(lt(r, 0), lt(typeof b === 'number' ? r.mul(0).add(b) : (b as Tensor), 0)));
-  return where(fix, add(r, b), r);
+  const x = asNumber(a, 'remainder');
+  const y = asNumber(b, 'remainder');
+  // computed as fmod plus a correction where the signs differ, outside the graph
+  const out = noGrad(() => {
+    const r = binary('fmod', x, y, null);
+    const fix = logicalAnd(ne(r, 0), ne(lt(r, 0), typeof y === 'number' ? y < 0 : lt(y, 0)));
+    return where(fix, add(r, y), r);
+  });
+  if (!wouldRecord(x, y)) return out;
+  const def: BinaryDef = { grad: y instanceof Tensor ? 'RemainderBackward1' : 'RemainderBackward0', rules: [R((g) => g), R((g, p, q) => neg(mul(g, floor(div(p, q)))))], save: true };
+  return recordBinary(def, x, y, out);
 }
 export const fmod = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
-  binary('fmod', a, b, { grad: 'FmodBackward0', rules: [R((g) => g), R((g, x, y) => neg(mul(g, trunc(div(x, y)))))], save: true });
+  binary('fmod', a, b, { grad: b instanceof Tensor ? 'FmodBackward1' : 'FmodBackward0', rules: [R((g) => g), R((g, x, y) => neg(mul(g, trunc(div(x, y)))))], save: true });
 
 export const eq = (a: TensorOrScalar, b: TensorOrScalar) => binary('eq', a, b, null, 'cmp');
 export const ne = (a: TensorOrScalar, b: TensorOrScalar) => binary('ne', a, b, null, 'cmp');
@@ -284,7 +300,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   for (const v of [lo, hi]) if (v !== null && typeof v !== 'number') throw argError('clamp', 'a number or null bound', v);
   let dt = x.dtype;
   if (!isFloating(dt) && ((lo !== null && !Number.isInteger(lo)) || (hi !== null && !Number.isInteger(hi)))) dt = 'float32';
-  if (dt === 'bool') throw new DTypeError('clamp: not implemented for bool tensors');
+  if (dt === 'bool') dt = 'int64';
   const src = cast(x, dt);
   const out = allocOutput(x.shape, dt, x.device);
   K.clamp(src, out, lo, hi);
@@ -307,7 +323,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
  * Elementwise choice: a where condition holds, else b (broadcasting all three).
  * @example torch.where(x.gt(0), x, 0)
  */
-export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar, name = 'WhereBackward0'): Tensor {
   if (!(condition instanceof Tensor)) throw argError('where', 'a bool condition Tensor', condition);
   if (condition.dtype !== 'bool') throw new DTypeError(`where: expected condition to be a bool tensor, but got a tensor with dtype ${condition.dtype}`);
   const x = asNumber(a, 'where');
@@ -321,12 +337,20 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
   K.where(condition, typeof x === 'number' ? x : cast(x, dt), typeof y === 'number' ? y : cast(y, dt), out);
   if (!wouldRecord(x, y)) return out;
   return record(
-    typeof a === 'number' || typeof b === 'number' ? 'MaskedFillBackward0' : 'WhereBackward0',
+    name,
     [x instanceof Tensor ? x : null, y instanceof Tensor ? y : null],
     out,
     (g, s) => [x instanceof Tensor ? where(s[0], g, 0) : null, y instanceof Tensor ? where(s[0], 0, g) : null],
     [condition],
   );
+}
+
+/** x with value where mask holds, in x's dtype (torch.masked_fill). */
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  if (!(x instanceof Tensor)) throw argError('maskedFill', 'a Tensor', x);
+  const v = value instanceof Tensor ? value : asNumber(value, 'maskedFill');
+  if (v instanceof Tensor && v.dim() !== 0) throw new ShapeError(`masked_fill only supports a 0-dimensional value tensor, but got tensor with ${v.dim()} dimension(s).`);
+  return cast(where(mask, v, x, 'MaskedFillBackward0'), x.dtype);
 }
 
 // ---- in place ----------------------------------------------------------------------------------

@@ -196,7 +196,7 @@ export function set(x: Tensor, spec: IndexSpec, value: TensorOrScalar): void {
   x._storage.version++;
   if (!rec) return;
   const node = record(
-    'IndexPutBackward0',
+    adv.length === 0 ? 'CopySlices' : 'IndexPutBackward0',
     [old, v instanceof Tensor ? v : null],
     clone(x.detach()),
     (g) => {

@@ -1,5 +1,5 @@
 /** Matrix products: matmul (batched, broadcast batch dims), mm, bmm, mv, dot, outer. */
-import { record, wouldRecord } from '../autograd/node';
+import { record, renameNode, wouldRecord } from '../autograd/node';
 import * as K from '../backend/kernels';
 import { DTypeError, ShapeError, argError } from '../errors';
 import { broadcastShapes } from '../shape/shape';
@@ -47,9 +47,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.dim() === 1 && b.dim() === 1) return dot(a, b);
   if (a.dim() === 2 && b.dim() === 1) return mv(a, b);
   if (a.dim() === 2 && b.dim() === 2) return mm(a, b);
-  if (a.dim() === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
-  if (b.dim() === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
-  return batched(a.dim() === 3 && b.dim() === 3 ? 'BmmBackward0' : 'UnsafeViewBackward0', a, b);
+  // PyTorch folds these into a squeeze (vector x matrix) or an unsafe view (batched)
+  if (a.dim() === 1) return renameNode(squeeze(matmul(unsqueeze(a, 0), b), -2), b.dim() === 2 ? 'SqueezeBackward3' : 'UnsafeViewBackward0');
+  if (b.dim() === 1) return renameNode(squeeze(matmul(a, unsqueeze(b, -1)), -1), 'UnsafeViewBackward0');
+  return batched('UnsafeViewBackward0', a, b);
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {

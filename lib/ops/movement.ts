@@ -3,7 +3,7 @@
  * change metadata only and share storage; contiguous, clone, cat and stack copy. Each view's
  * gradient rule sits beside it; broadcasting of gradients is undone by the engine.
  */
-import { record, wouldRecord } from '../autograd/node';
+import { record, renameNode, wouldRecord } from '../autograd/node';
 import * as K from '../backend/kernels';
 import { promoteTypes } from '../dtype';
 import { ArgumentError, IndexError, KindlingError, ShapeError, argError } from '../errors';
@@ -365,12 +365,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   const d = normalizeDim(dim, ref.dim() + 1, 'stack');
   const out = cat(tensors.map((t) => unsqueeze(t, d)), d);
-  return out.gradFn ? renameNode(out, 'StackBackward0') : out;
-}
-
-function renameNode(t: Tensor, name: string): Tensor {
-  Object.defineProperty(t.gradFn!, 'name', { value: name });
-  return t;
+  return renameNode(out, 'StackBackward0');
 }
 
 export { numel, parseShape, KindlingError };

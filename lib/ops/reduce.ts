@@ -113,7 +113,7 @@ export function prod(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
       const others = E.where(zero, E.where(E.eq(nz, 1), prodNonzero, 0), E.div(yk.dim() === 0 && nz.dim() > 0 ? reshape(yk, [[...nz.shape]]) : yk, xs));
       return [E.mul(expandBack(g, xs, r), others)];
     },
-    [x, out.detach()],
+    [x, out],
   );
 }
 
@@ -140,7 +140,7 @@ function maxMin(op: 'max' | 'min', x: Tensor, dim: number | ReduceOptions | unde
   if (r.all && dim === undefined) {
     const out = extreme(op, x, r);
     if (!wouldRecord(x)) return out;
-    return record(op === 'max' ? 'MaxBackward1' : 'MinBackward1', [x], out, (g, s) => [evenly(g, s[0], s[1], r)], [x, out.detach()]);
+    return record(op === 'max' ? 'MaxBackward1' : 'MinBackward1', [x], out, (g, s) => [evenly(g, s[0], s[1], r)], [x, out]);
   }
   if (r.dims.length !== 1) throw argError(op, 'a single dim', dim);
   const values = extreme(op, x, r);
@@ -174,7 +174,7 @@ function amaxmin(op: 'max' | 'min', x: Tensor, dim: DimArg, keepdim?: boolean): 
   const r = parse(x, op === 'max' ? 'amax' : 'amin', dim, keepdim);
   const out = extreme(op, x, r);
   if (!wouldRecord(x)) return out;
-  return record(op === 'max' ? 'AmaxBackward0' : 'AminBackward0', [x], out, (g, s) => [evenly(g, s[0], s[1], r)], [x, out.detach()]);
+  return record(op === 'max' ? 'AmaxBackward0' : 'AminBackward0', [x], out, (g, s) => [evenly(g, s[0], s[1], r)], [x, out]);
 }
 export const amax = (x: Tensor, dim?: DimArg, keepdim?: boolean) => amaxmin('max', x, dim, keepdim);
 export const amin = (x: Tensor, dim?: DimArg, keepdim?: boolean) => amaxmin('min', x, dim, keepdim);
@@ -238,7 +238,7 @@ export function std(x: Tensor, dim?: DimArg, opts?: VarOpts): Tensor {
     const c = E.sub(s[0], mean(s[0], rd, true));
     const sd = expandBack(s[1], s[0], r);
     return [E.mul(expandBack(g, s[0], r), E.div(c, E.mul(sd, Math.max(n - correction, 0))))];
-  }, [x, out.detach()]);
+  }, [x, out]);
 }
 
 /**
@@ -270,7 +270,7 @@ export function norm(x: Tensor, p: number | 'fro' = 2, dim?: number | number[], 
     else if (pv === Infinity) local = E.div(E.mul(E.sign(xs), E.eq(E.abs(xs), nb)), sum(E.eq(E.abs(xs), nb), rd, true));
     else local = E.where(E.eq(nb, 0), 0, E.div(E.mul(xs, E.pow(E.abs(xs), pv - 2)), E.pow(nb, pv - 1)));
     return [E.mul(gb, local)];
-  }, [x, out.detach()]);
+  }, [x, out]);
 }
 
 export function any(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
@@ -308,6 +308,24 @@ export function cumprod(x: Tensor, dim: number): Tensor {
   const out = scan('cumprod', x, dim);
   if (!wouldRecord(x)) return out;
   const d = normalizeDim(dim, x.dim(), 'cumprod');
-  // valid where x has no zeros: d y_j / d x_i = y_j / x_i for j >= i
-  return record('CumprodBackward0', [x], out, (g, s) => [x.dim() === 0 ? g : E.div(reverseCumsum(E.mul(g, s[1]), d), s[0])], [x, out.detach()]);
+  return record('CumprodBackward0', [x], out, (g, s) => [x.dim() === 0 ? g : cumprodGrad(g, s[0], s[1], d)], [x, out]);
+}
+
+/**
+ * d/dx_i of sum_j g_j y_j with y_j = prod_{k<=j} x_k is sum_{j>=i} g_j prod_{k<=j, k!=i} x_k.
+ * Without zeros that is revcumsum(g * y)_i / x_i; with zeros, each position's product is
+ * recomputed with x_i replaced by 1 (exact, O(n) scans along dim).
+ */
+function cumprodGrad(g: Tensor, x: Tensor, y: Tensor, d: number): Tensor {
+  if (!(any(E.eq(x, 0)).item() as boolean)) return E.div(reverseCumsum(E.mul(g, y), d), x);
+  const n = x.shape[d];
+  const parts: Tensor[] = [];
+  for (let i = 0; i < n; i++) {
+    const xi = x.clone();
+    xi.narrow(d, i, 1).fill_(1);
+    const yi = cumprod(xi, d);
+    parts.push(sum(E.mul(g, yi).narrow(d, i, n - i), d, true));
+  }
+  const { cat } = require('./movement') as typeof import('./movement');
+  return cat(parts, d);
 }

@@ -89,7 +89,6 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   int op = arg_int(info, 0, "op"), dt = arg_dtype(info, 1);
   if (op < 0 || op >= B_COUNT) throw Error("kindling: unknown binary op");
   int odt = binary_out_dtype(op, dt);
-  if (odt == dt && dt == BOOL) throw Error("kindling: arithmetic op not defined for bool");
   Plan p = arg_plan(info, 2, 3);
   alignas(8) char sa[8], sb[8];
   Operand a = arg_operand(info, 3, dt, sa, "a"), b = arg_operand(info, 4, dt, sb, "b");

@@ -42,12 +42,8 @@ template <class T> inline T abs_(T x) {
   else return x < 0 ? sub_(T(0), x) : x;
 }
 template <class T> inline T sign_(T x) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (x != x) return x;
-    return T((T(0) < x) - (x < T(0)));
-  } else {
-    return T((T(0) < x) - (x < T(0)));
-  }
+  // NaN compares false both ways and gives 0, as torch.sign
+  return T((T(0) < x) - (x < T(0)));
 }
 template <class T> inline T floor_(T x) { if constexpr (std::is_floating_point_v<T>) return std::floor(x); else return x; }
 template <class T> inline T ceil_(T x) { if constexpr (std::is_floating_point_v<T>) return std::ceil(x); else return x; }
