@@ -76,16 +76,18 @@ export function runBackward(
       throw new AutogradError('element 0 of tensors does not require grad and does not have a grad_fn');
     }
     let g = grads[i];
+    let own = false;
     if (!g) {
       if (t.numel() !== 1) throw new AutogradError('grad can be implicitly created only for scalar outputs');
-      g = Cr.onesLike(t);
+      g = noGrad(() => Cr.onesLike(t));
+      own = true;
     } else if (!sameShape(g.shape, t.shape)) {
       throw new ShapeError(`Mismatch in shape: grad_output[${i}] has a shape of [${g.shape}] and output[${i}] has a shape of [${t.shape}].`);
     }
     const n = edgeOf(t);
     rootNodes.push(n);
     // the engine owns every pending gradient object; a caller's tensor is only viewed
-    pending.set(n, pending.has(n) ? ops().E.add(pending.get(n)!, g) : g.detach());
+    pending.set(n, pending.has(n) ? ops().E.add(pending.get(n)!, g) : own ? g : g.detach());
   });
   const deps = collect(rootNodes);
   const captured = new Map<Node, Tensor>();

@@ -151,12 +151,21 @@ export function index(x: Tensor, spec: IndexSpec): Tensor {
   const out = allocTensor(p.shape, x.dtype, x.device);
   K.gather({ ...p.base, _buf: view._buf, dtype: view.dtype }, p.idx, out);
   if (!wouldRecord(view)) return out;
-  const vshape = [...view.shape];
-  return record('IndexBackward0', [view], out, (g) => {
-    const z = allocTensor(vshape, g.dtype, g.device);
-    const gp = advancedPlan(z, adv);
-    K.scatter(g.contiguous(), gp.idx, { ...gp.base, _buf: z._buf, dtype: z.dtype }, true, gp.shape);
-    return [z];
+  return record('IndexBackward0', [view], out, (g) => [indexBackward(g, [...view.shape], adv)]);
+}
+
+/** Scatter-adds g into zeros of the view's shape; recorded so second derivatives gather back. */
+function indexBackward(g: Tensor, vshape: number[], adv: Advanced[]): Tensor {
+  const z = allocTensor(vshape, g.dtype, g.device);
+  const gp = advancedPlan(z, adv);
+  const gc = g.contiguous();
+  K.scatter(gc, gp.idx, { ...gp.base, _buf: z._buf, dtype: z.dtype }, true, gp.shape);
+  return record('IndexPutBackward0', [g], z, (gg) => {
+    const ggc = gg.contiguous();
+    const p = advancedPlan(ggc, adv);
+    const o = allocTensor(p.shape, gg.dtype, gg.device);
+    K.gather({ ...p.base, _buf: ggc._buf, dtype: gg.dtype }, p.idx, o);
+    return [o];
   });
 }
 
