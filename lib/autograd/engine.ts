@@ -132,15 +132,7 @@ export function runBackward(
         pending.set(m, v);
       }
       if (!opts.createGraph && !captureSet.has(node)) g.dispose();
-      for (const m of node.next) {
-        if (!m) continue;
-        const left = deps.get(m)! - 1;
-        deps.set(m, left);
-        if (left === 0) {
-          if (pending.has(m)) ready.push(m);
-          else markDone(m, deps, ready, pending);
-        }
-      }
+      releaseDependants(node, deps, ready, pending);
     }
   };
   if (opts.createGraph) enableGrad(run);
@@ -149,15 +141,18 @@ export function runBackward(
   return captured;
 }
 
-/** A node that received no gradient still releases its dependants. */
-function markDone(node: Node, deps: Map<Node, number>, ready: Node[], pending: Map<Node, Tensor>): void {
+/**
+ * Counts a finished node off each input node's dependencies; an input whose consumers are all
+ * done becomes ready, or, if no gradient reached it, is finished the same way in turn.
+ */
+function releaseDependants(node: Node, deps: Map<Node, number>, ready: Node[], pending: Map<Node, Tensor>): void {
   for (const m of node.next) {
     if (!m) continue;
     const left = deps.get(m)! - 1;
     deps.set(m, left);
     if (left === 0) {
       if (pending.has(m)) ready.push(m);
-      else markDone(m, deps, ready, pending);
+      else releaseDependants(m, deps, ready, pending);
     }
   }
 }
