@@ -17,7 +17,7 @@ export type { DType, TypedArray } from './dtype';
 export { device, Device } from './device';
 export type { DeviceLike } from './device';
 export { tidy, keep } from './memory';
-export { manualSeed, initialSeed, getRngState, setRngState } from './random';
+export { manualSeed, initialSeed, getRngState, setRngState, Generator } from './random';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/mode';
 export { Node } from './autograd/node';
 export { setPrintOptions } from './format';
@@ -36,6 +36,13 @@ export { index, get, set, slice, gather, indexSelect, scatterAdd, nonzero } from
 export type { IndexSpec, IndexItem, Slice } from './ops/indexing';
 export { to, item, toArray } from './ops/convert';
 export { gradcheck, gradgradcheck };
+export * as nn from './nn';
+export * as optim from './optim';
+export * as data from './data';
+import * as dataModule from './data';
+
+/** torch.utils: `torch.utils.data` holds Dataset, TensorDataset, DataLoader and randomSplit. */
+export const utils = { data: dataModule };
 
 /** torch.autograd: grad, backward, gradcheck. */
 export const autograd = {

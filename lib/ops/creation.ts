@@ -4,7 +4,7 @@ import * as K from '../backend/kernels';
 import { Device, DeviceLike, resolveDevice } from '../device';
 import { DType, ITEMSIZE, TYPED_ARRAY, TypedArray, isFloating, toDType } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError, argError, describe } from '../errors';
-import { RANDOM, fillRandom } from '../random';
+import { Generator, RANDOM, defaultGenerator, fillRandom } from '../random';
 import { numel, parseShape } from '../shape/shape';
 import { Storage } from '../storage';
 import { Tensor, allocTensor } from '../tensor';
@@ -257,6 +257,35 @@ export function bernoulli(p: Tensor): Tensor {
   const out = u.lt(p).to(p.dtype);
   u.dispose();
   return out;
+}
+
+/**
+ * A random permutation of 0..n-1 (int64 by default), drawn from `generator` or the default
+ * stream: a Fisher-Yates shuffle driven by kindling's counter-based uniforms, so it is
+ * reproducible under manualSeed.
+ * @example torch.manualSeed(0); torch.randperm(5) // a permutation of [0, 1, 2, 3, 4]
+ */
+export function randperm(n: number, opts: TensorOptions & { generator?: Generator } = {}): Tensor {
+  const [len] = parseShape([n], 'randperm');
+  const gen = opts.generator ?? defaultGenerator;
+  if (!(gen instanceof Generator)) throw argError('randperm', 'a torch.Generator as generator', gen);
+  const perm = new Float64Array(len);
+  for (let i = 0; i < len; i++) perm[i] = i;
+  if (len > 1) {
+    const u = allocTensor([len - 1], 'float64', resolveDevice(undefined), false);
+    fillRandom(u, RANDOM.uniform, 0, 1, gen);
+    const draws = new Float64Array(u._buf, 0, len - 1);
+    for (let i = len - 1; i > 0; i--) {
+      const j = Math.min(i, Math.floor(draws[i - 1] * (i + 1)));
+      const tmp = perm[i];
+      perm[i] = perm[j];
+      perm[j] = tmp;
+    }
+    u.dispose();
+  }
+  const t = make([len], opts, 'int64');
+  fillWith(t, (i) => perm[i]);
+  return finish(t, opts);
 }
 
 export { record, Device };

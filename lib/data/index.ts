@@ -1,0 +1,4 @@
+/** torch.utils.data: datasets, loaders and readers for the book's dataset formats. */
+export { Dataset, TensorDataset, Subset, randomSplit } from './dataset';
+export { DataLoader, defaultCollate } from './dataloader';
+export type { DataLoaderOptions } from './dataloader';
