@@ -242,7 +242,16 @@ function nll(fn: string, input: Tensor, target: Tensor, { reduction = 'mean', we
   const loss = picked.mul(wi).neg();
   if (red === 'none') return loss.reshape(target.shape as number[]);
   if (red === 'sum') return loss.sum();
-  return loss.sum().div(wi.sum());
+  return meanOver(loss.sum(), wi.sum());
+}
+
+/**
+ * total / weight for the 'mean' reductions. When every target is ignored the weight is 0: the
+ * value is NaN, as in PyTorch, but the gradient is zero rather than 0 * inf = NaN.
+ */
+function meanOver(total: Tensor, weight: Tensor): Tensor {
+  if (Number(weight.item()) === 0) return total.mul(0).add(NaN);
+  return total.div(weight);
 }
 
 export interface CrossEntropyOptions extends NLLOptions {
@@ -290,8 +299,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   else if (red === 'sum') ret = smooth.sum();
   else if (w) {
     const kept = target.to('int64').reshape(-1).index([ignored.reshape(-1).logicalNot()]);
-    ret = smooth.sum().div(w.indexSelect(0, kept).sum());
-  } else ret = smooth.sum().div(ignored.logicalNot().sum());
+    ret = meanOver(smooth.sum(), w.indexSelect(0, kept).sum());
+  } else ret = meanOver(smooth.sum(), ignored.logicalNot().sum().to(input.dtype));
   return nllLossValue.mul(1 - labelSmoothing).add(ret.mul(labelSmoothing / C));
 }
 
