@@ -28,7 +28,7 @@ export {
   logicalAnd, logicalOr, logicalXor, logicalNot, clamp, where, rsub,
 } from './ops/elementwise';
 export { clamp as clip } from './ops/elementwise';
-export { sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, norm, cumsum, cumprod, any, all } from './ops/reduce';
+export { sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, norm, cumsum, cumprod, any, all, equal, allclose } from './ops/reduce';
 export type { ReduceOptions } from './ops/reduce';
 export { matmul, mm, bmm, mv, dot, outer } from './ops/linalg';
 export { cat, stack, split, chunk, reshape, view, transpose, permute, expand, squeeze, unsqueeze, flatten, narrow, select, contiguous, clone, detach, t } from './ops/movement';
@@ -39,6 +39,9 @@ export { gradcheck, gradgradcheck };
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
+export * as d2l from './d2l';
+export { save, load } from './io/checkpoint';
+export { saveSafetensors, loadSafetensors, serializeSafetensors, deserializeSafetensors, SafetensorsError } from './io/safetensors';
 import * as dataModule from './data';
 
 /** torch.utils: `torch.utils.data` holds Dataset, TensorDataset, DataLoader and randomSplit. */

@@ -474,6 +474,12 @@ export class Tensor {
   all(dim?: DimArg, keepdim?: boolean): Tensor {
     return R.all(this, dim, keepdim);
   }
+  equal(other: Tensor): boolean {
+    return R.equal(this, other);
+  }
+  allclose(other: Tensor, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean {
+    return R.allclose(this, other, opts);
+  }
 
   // ---- linear algebra ------------------------------------------------------------------------
   matmul(other: Tensor): Tensor {

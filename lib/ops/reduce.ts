@@ -280,6 +280,37 @@ export function all(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
   return run('all', x, parse(x, 'all', dim, keepdim), 'bool');
 }
 
+/**
+ * True when a and b have the same shape and equal elements (torch.equal; NaN != NaN).
+ * @example torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2])) // true
+ */
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw argError('equal', 'two Tensors', a instanceof Tensor ? b : a);
+  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  const eq = E.eq(a, b);
+  const r = all(eq);
+  const v = r.item() as boolean;
+  eq.dispose();
+  r.dispose();
+  return v;
+}
+
+/**
+ * |a - b| <= atol + rtol * |b| elementwise, for all elements (torch.allclose).
+ * @example torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001])) // true
+ */
+export function allclose(a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equalNan = false } = {}): boolean {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw argError('allclose', 'two Tensors', a instanceof Tensor ? b : a);
+  const diff = E.abs(E.sub(a, b));
+  const tol = E.add(E.mul(E.abs(b), rtol), atol);
+  let ok = E.le(diff, tol);
+  // equal infinities (diff NaN) and, with equalNan, NaN pairs count as close
+  ok = E.logicalOr(ok, E.eq(a, b));
+  if (equalNan) ok = E.logicalOr(ok, E.logicalAnd(E.ne(a, a), E.ne(b, b)));
+  const v = all(ok).item() as boolean;
+  return v;
+}
+
 function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
   if (!(x instanceof Tensor)) throw argError(op, 'a Tensor', x);
   if (dim === undefined) throw new KindlingError(`${op}() missing required argument 'dim'`);
