@@ -41,6 +41,7 @@ export * as optim from './optim';
 export * as data from './data';
 export * as d2l from './d2l';
 export { save, load } from './io/checkpoint';
+export type { Saveable } from './io/checkpoint';
 export { saveSafetensors, loadSafetensors, serializeSafetensors, deserializeSafetensors, SafetensorsError } from './io/safetensors';
 import * as dataModule from './data';
 

@@ -21,6 +21,8 @@ export function size(x: Tensor, dim?: number): number[] | number {
 }
 
 export function isContiguous(x: Tensor): boolean {
+  // as PyTorch: a tensor with no elements is contiguous whatever its strides
+  if (x.shape.includes(0)) return true;
   let expected = 1;
   for (let d = x.shape.length - 1; d >= 0; d--) {
     if (x.shape[d] === 1) continue;
