@@ -40,6 +40,8 @@ export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
 export * as d2l from './d2l';
+export * as jobs from './jobs';
+export { train, TrainingJob } from './jobs';
 export { save, load } from './io/checkpoint';
 export type { Saveable } from './io/checkpoint';
 export { saveSafetensors, loadSafetensors, serializeSafetensors, deserializeSafetensors, SafetensorsError } from './io/safetensors';
