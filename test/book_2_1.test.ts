@@ -287,7 +287,7 @@ describe('d2l 2.1 Data Manipulation', () => {
       expect(Z.typedArray().buffer === buf).toBe(true);
       expect(Z.typedArray().byteOffset).toBe(arr.byteOffset);
       // the typed array taken before the write sees the new values: it is the same memory
-      expect(Array.from(arr)).toEqual([2, 2, 6, 6, 5, 7, 9, 11, 12, 12, 12, 12]);
+      expect(Array.from(arr as Float32Array)).toEqual([2, 2, 6, 6, 5, 7, 9, 11, 12, 12, 12, 12]);
       expect(String(Z)).toBe(
         'tensor([[ 2.,  2.,  6.,  6.],\n' +
           '        [ 5.,  7.,  9., 11.],\n' +
@@ -302,7 +302,7 @@ describe('d2l 2.1 Data Manipulation', () => {
       const r = X.add_(Y);
       expect(r === before).toBe(true);
       expect(X.typedArray().buffer === arr.buffer).toBe(true);
-      expect(Array.from(arr)).toEqual([2, 2, 6, 6, 5, 7, 9, 11, 12, 12, 12, 12]);
+      expect(Array.from(arr as Float32Array)).toEqual([2, 2, 6, 6, 5, 7, 9, 11, 12, 12, 12, 12]);
     });
   });
 
@@ -311,7 +311,7 @@ describe('d2l 2.1 Data Manipulation', () => {
       const X = torch.arange(12, { dtype: 'float32' }).reshape(3, 4);
       const A = X.typedArray();
       expect(A).toBeInstanceOf(Float32Array);
-      expect(Array.from(A)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(Array.from(A as Float32Array)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       const B = torch.fromTypedArray(A, [3, 4]);
       expect(B).toBeInstanceOf(torch.Tensor);
       expect(B.shape).toEqual([3, 4]);

@@ -161,7 +161,7 @@ describe("the book's training classes (section 3.2 to 3.5)", () => {
     const [Xb, yb] = [...data.trainDataloader()][0];
     expect(Xb.shape).toEqual([32, 2]);
     expect(yb.shape).toEqual([32, 1]);
-    expect(data.trainDataloader().length).toBe(32); // ceil(1000 / 32)
+    expect(data.getDataloader(true).length).toBe(32); // ceil(1000 / 32)
   });
 
   test('from scratch (3.4) and concise (3.5) linear regression recover w and b with the Trainer', () => {

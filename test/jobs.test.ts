@@ -31,7 +31,7 @@ function weights(dir: string): Record<string, number[]> {
   return out;
 }
 
-const spiralJob = (outDir: string, extra: object = {}) => ({
+const spiralJob = (outDir: string, extra: Partial<torch.jobs.JobInput> = {}): torch.jobs.JobInput => ({
   name: 'spirals-test',
   model: { type: 'mlp', hidden: [32], dropout: 0.1 },
   data: { type: 'spirals', classes: 3, pointsPerClass: 100, noise: 0.2 },
@@ -53,7 +53,8 @@ describe('default jobs', () => {
       const summary = await new TrainingJob({ ...j, outDir }).result;
       expect(summary.status).toBe('completed');
       expect(summary.device).toBe('cpu');
-      for (const f of ['metrics.jsonl', 'checkpoint.safetensors', 'summary.json', 'job.json']) expect(fs.existsSync(path.join(outDir, f))).toBe(true);
+      expect(summary.plots.map((p) => path.basename(p))).toEqual(['curves.svg', 'curves.png']);
+      for (const f of ['metrics.jsonl', 'checkpoint.safetensors', 'summary.json', 'job.json', 'curves.svg', 'curves.png']) expect(fs.existsSync(path.join(outDir, f))).toBe(true);
       const metrics = readMetrics(outDir);
       expect(metrics).toHaveLength(parseJob(j).epochs);
       for (const m of metrics) for (const k of ['step', 'epoch', 'trainLoss', 'lr', 'samplesPerSec', 'device', 'memory']) expect(m).toHaveProperty(k);

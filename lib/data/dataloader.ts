@@ -57,7 +57,7 @@ export function defaultCollate(items: unknown[]): unknown {
  * const loader = new DataLoader(new TensorDataset(X, y), { batchSize: 32, shuffle: true });
  * for (const [xb, yb] of loader) { ... }
  */
-export class DataLoader<T = unknown, B = T extends unknown[] ? unknown[] : unknown> {
+export class DataLoader<T = unknown, B = T> {
   readonly dataset: Dataset<T>;
   readonly batchSize: number;
   readonly shuffle: boolean;

@@ -24,6 +24,7 @@ import { CosineAnnealingLR, LinearLR, LRScheduler, StepLR } from '../optim/lr_sc
 import { Optimizer } from '../optim/optimizer';
 import { SGD } from '../optim/sgd';
 import { Generator, getRngState, manualSeed, setRngState } from '../random';
+import { ProgressBoard } from '../plot/board';
 import { Tensor } from '../tensor';
 import { buildData, buildModel, JobData } from './build';
 import { Job, JobInput, parseJob } from './spec';
@@ -187,6 +188,9 @@ export class TrainingJob extends EventEmitter {
       this.emit('checkpoint', ckptPath);
     };
 
+    // the curves are drawn once, when the job ends (rendering takes tens of milliseconds)
+    const board = new ProgressBoard({ xlabel: 'epoch', display: false, path: path.join(this.outDir, 'curves') });
+    for (const line of readMetricsFile(metricsPath)) drawEpoch(board, line);
     let final: JobMetrics | undefined;
     let stopped = false;
     epochs: for (let epoch = pos.epoch; epoch < job.epochs; epoch++) {
@@ -233,6 +237,7 @@ export class TrainingJob extends EventEmitter {
       const m = this.evaluate(model, data, sums, pos.step, epoch + 1, optimizer, device);
       scheduler?.step();
       fs.appendFileSync(metricsPath, JSON.stringify(m) + '\n');
+      drawEpoch(board, m);
       this.latest = final = m;
       pos = { epoch: epoch + 1, batch: 0, step: pos.step, loaderState: loaderGen.getState(), sums: { loss: 0, correct: 0, count: 0, seconds: 0 } };
       writeCheckpoint(pos);
@@ -241,6 +246,17 @@ export class TrainingJob extends EventEmitter {
       if (this.stopReason !== null && epoch + 1 < job.epochs) {
         stopped = true;
         break;
+      }
+    }
+    const plots: string[] = [];
+    if (board.data.size > 0) {
+      await yieldToEventLoop();
+      try {
+        await board.render();
+        plots.push(`${board.options.path}.svg`, `${board.options.path}.png`);
+      } catch (e) {
+        // a plot is a convenience: the metrics file has the same numbers
+        this.emit('warning', `could not draw ${board.options.path}.png: ${(e as Error).message}`);
       }
     }
     const summary: JobSummary = {
@@ -255,7 +271,7 @@ export class TrainingJob extends EventEmitter {
       outDir: this.outDir,
       checkpoint: ckptPath,
       metrics: metricsPath,
-      plots: [],
+      plots,
     };
     fs.writeFileSync(path.join(this.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     this.emit('done', summary);
@@ -324,14 +340,27 @@ function makeScheduler(job: Job, opt: Optimizer<{ lr: number }>): LRScheduler | 
   return new LinearLR(opt, { startFactor: s.startFactor, endFactor: s.endFactor, totalIters: s.totalIters });
 }
 
+function readMetricsFile(file: string): JobMetrics[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as JobMetrics);
+}
+
+function drawEpoch(board: ProgressBoard, m: JobMetrics): void {
+  board.draw(m.epoch, m.trainLoss, 'train_loss');
+  if (m.valLoss !== undefined) board.draw(m.epoch, m.valLoss, 'val_loss');
+  if (m.trainAcc !== undefined) board.draw(m.epoch, m.trainAcc, 'train_acc');
+  if (m.valAcc !== undefined) board.draw(m.epoch, m.valAcc, 'val_acc');
+}
+
 /** Drops metric lines written after the checkpoint a run resumes from. */
 function truncateMetrics(file: string, step: number): void {
   if (!fs.existsSync(file)) return;
-  const keep = fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() && (JSON.parse(l) as JobMetrics).step <= step);
-  fs.writeFileSync(file, keep.map((l) => l + '\n').join(''));
+  const keep = readMetricsFile(file).filter((m) => m.step <= step);
+  fs.writeFileSync(file, keep.map((m) => JSON.stringify(m) + '\n').join(''));
 }
 
 /**
