@@ -59,3 +59,23 @@ describe('digits', () => {
     expect(Array.from(there)).toEqual(Array.from(here.typedArray() as Float32Array));
   }, 120000);
 });
+
+describe('Trainer with a ProgressBoard', () => {
+  test('a board path gives an up-to-date SVG and PNG of the epoch curves', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-board-'));
+    try {
+      torch.manualSeed(0);
+      const trainer = new d2l.Trainer({ maxEpochs: 3, progress: false, board: path.join(dir, 'curves') });
+      trainer.fit(new d2l.SoftmaxRegression(64, 10, 0.3), new Digits());
+      const board = trainer.board as torch.ProgressBoard;
+      await board.flush();
+      expect([...board.data.keys()]).toEqual(['trainLoss', 'valLoss', 'valAcc']);
+      expect(board.data.get('valAcc')!.map((p) => p.x)).toEqual([1, 2, 3]);
+      expect(fs.readFileSync(path.join(dir, 'curves.svg'), 'utf8')).toMatch(/<svg/);
+      // PNG signature: 89 50 4E 47
+      expect([...fs.readFileSync(path.join(dir, 'curves.png')).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { DeviceLike, resolveDevice } from '../device';
 import { ArgumentError, argError } from '../errors';
 import { DataLoader } from '../data/dataloader';
 import { save } from '../io/checkpoint';
+import { ProgressBoard } from '../plot/board';
 import { tidy } from '../memory';
 import { clipGradNorm_ } from '../nn/utils';
 import { Tensor } from '../tensor';
@@ -29,7 +30,7 @@ export interface EpochMetrics {
 
 /** Something that can draw curves (d2l's ProgressBoard). */
 export interface Board {
-  draw(x: number, y: number, label: string): void;
+  draw(x: number, y: number, label: string): unknown;
 }
 
 export interface TrainerOptions {
@@ -44,8 +45,12 @@ export interface TrainerOptions {
   progress?: boolean;
   /** Saves the model's stateDict (safetensors, atomically) here after every epoch. */
   checkpoint?: string;
-  /** Receives every epoch's metrics as curves (x = epoch). */
-  board?: Board;
+  /**
+   * Receives every epoch's metrics as curves (x = epoch): a ProgressBoard (or anything with
+   * draw(x, y, label)), or a path, for which the Trainer keeps `<path>.svg` and `<path>.png` of
+   * the curves up to date during fit.
+   */
+  board?: Board | string;
 }
 
 /**
@@ -78,6 +83,8 @@ export class Trainer implements MetricSink {
   epoch = 0;
   trainBatchIdx = 0;
   valBatchIdx = 0;
+  /** The board the curves go to (one the Trainer made when given a path). */
+  readonly board: Board | null;
   private readonly opts: TrainerOptions;
   private accum: { train: Accum; val: Accum } = { train: new Map(), val: new Map() };
 
@@ -90,6 +97,10 @@ export class Trainer implements MetricSink {
     this.device = opts.device ?? 'cpu';
     resolveDevice(this.device);
     this.opts = opts;
+    if (typeof opts.board === 'string') this.board = new ProgressBoard({ xlabel: 'epoch', path: opts.board });
+    else if (opts.board === undefined || opts.board === null) this.board = null;
+    else if (typeof (opts.board as Board).draw === 'function') this.board = opts.board;
+    else throw argError('Trainer', 'a board (ProgressBoard or path)', opts.board);
   }
 
   /** @internal Called by Module.plot. */
@@ -159,9 +170,9 @@ export class Trainer implements MetricSink {
         }
         this.history.push(m);
         if (this.opts.checkpoint) save(model.stateDict(), this.opts.checkpoint, { metadata: { epoch: String(m.epoch) } });
-        if (this.opts.board) {
+        if (this.board) {
           for (const [k, v] of Object.entries(m)) {
-            if (k !== 'epoch' && k !== 'seconds' && k !== 'samplesPerSec' && typeof v === 'number') this.opts.board.draw(m.epoch, v, k);
+            if (k !== 'epoch' && k !== 'seconds' && k !== 'samplesPerSec' && typeof v === 'number') void this.board.draw(m.epoch, v, k);
           }
         }
         this.opts.onEpoch?.(m);
