@@ -474,12 +474,9 @@ export class Tensor {
   all(dim?: DimArg, keepdim?: boolean): Tensor {
     return R.all(this, dim, keepdim);
   }
-  equal(other: Tensor): boolean {
-    return R.equal(this, other);
-  }
-  allclose(other: Tensor, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean {
-    return R.allclose(this, other, opts);
-  }
+  /** torch.equal and torch.allclose as methods. */
+  equal(other: Tensor): boolean { return R.equal(this, other); } // prettier-ignore
+  allclose(other: Tensor, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean { return R.allclose(this, other, opts); } // prettier-ignore
 
   // ---- linear algebra ------------------------------------------------------------------------
   matmul(other: Tensor): Tensor {

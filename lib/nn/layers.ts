@@ -118,32 +118,32 @@ function dimOf(arg: DimOpt | undefined, fn: string): number | undefined {
 // PyTorch's legacy choice when no dim is given: 0 for 0-, 1- and 3-D input, else 1
 const implicitDim = (x: Tensor) => (x.dim() === 0 || x.dim() === 1 || x.dim() === 3 ? 0 : 1);
 
-/** softmax along dim. @example new nn.Softmax({ dim: 1 }) */
-export class Softmax extends Module {
+/** A module applying fn along one dim (Softmax, LogSoftmax). */
+abstract class AlongDim extends Module {
   readonly dim: number | undefined;
+  protected abstract fn(x: Tensor, dim: number): Tensor;
   constructor(dim?: DimOpt) {
     super();
-    this.dim = dimOf(dim, 'Softmax');
+    this.dim = dimOf(dim, this.constructor.name);
   }
   override forward(x: Tensor): Tensor {
-    return F.softmax(x, this.dim ?? implicitDim(x));
+    return this.fn(x, this.dim ?? implicitDim(x));
   }
   override extraRepr(): string {
     return `dim=${this.dim ?? 'None'}`;
   }
 }
+
+/** softmax along dim. @example new nn.Softmax({ dim: 1 }) */
+export class Softmax extends AlongDim {
+  protected fn(x: Tensor, dim: number): Tensor {
+    return F.softmax(x, dim);
+  }
+}
 /** log-softmax along dim. @example new nn.LogSoftmax({ dim: 1 }) */
-export class LogSoftmax extends Module {
-  readonly dim: number | undefined;
-  constructor(dim?: DimOpt) {
-    super();
-    this.dim = dimOf(dim, 'LogSoftmax');
-  }
-  override forward(x: Tensor): Tensor {
-    return F.logSoftmax(x, this.dim ?? implicitDim(x));
-  }
-  override extraRepr(): string {
-    return `dim=${this.dim ?? 'None'}`;
+export class LogSoftmax extends AlongDim {
+  protected fn(x: Tensor, dim: number): Tensor {
+    return F.logSoftmax(x, dim);
   }
 }
 

@@ -49,10 +49,10 @@ export class NLLLoss extends Loss {
  * Cross-entropy from logits (log-sum-exp stabilised) against class indices or probabilities.
  * @example new nn.CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(logits, labels)
  */
-export class CrossEntropyLoss extends Loss {
-  constructor(readonly options: F.CrossEntropyOptions = {}) {
+export class CrossEntropyLoss extends NLLLoss {
+  declare readonly options: F.CrossEntropyOptions;
+  constructor(options: F.CrossEntropyOptions = {}) {
     super(options);
-    if (options.weight) this.registerBuffer('weight', options.weight);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.crossEntropy(input, target, { ...this.options, reduction: this.reduction, weight: this.buffer('weight') });

@@ -325,12 +325,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw argError('cat', 'a non-empty array of Tensors', tensors);
   tensors.forEach((t) => need(t, 'cat'));
   K.checkDevices('cat', ...tensors);
-  // PyTorch skips 1-D empty tensors in cat
+  // PyTorch skips 1-D empty tensors in cat's shapes, but not in its type promotion
+  let dt = tensors[0].dtype;
+  for (const t of tensors) dt = promoteTypes(dt, t.dtype);
   const parts = tensors.filter((t) => !(t.dim() === 1 && t.shape[0] === 0));
-  if (parts.length === 0) return clone(tensors[0]);
+  if (parts.length === 0) return allocOutput([0], dt, tensors[0].device);
   const ref = parts[0];
   const d = normalizeDim(dim, ref.dim(), 'cat');
-  let dt = ref.dtype;
   for (const t of parts) {
     if (t.dim() !== ref.dim()) throw new ShapeError(`Tensors must have same number of dimensions: got ${ref.dim()} and ${t.dim()}`);
     t.shape.forEach((s: number, i: number) => {
@@ -338,7 +339,6 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
         throw new ShapeError(`Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[i]} but got size ${s} for tensor number ${parts.indexOf(t)} in the list.`);
       }
     });
-    dt = promoteTypes(dt, t.dtype);
   }
   const shape = [...ref.shape];
   shape[d] = parts.reduce((a, t) => a + t.shape[d], 0);

@@ -36,6 +36,11 @@ template <class T> inline T mul_(T a, T b) {
   if constexpr (std::is_integral_v<T>) return T(std::make_unsigned_t<T>(a) * std::make_unsigned_t<T>(b));
   else return a * b;
 }
+// -x: floats flip the sign bit (so -0. and 0. swap, as in PyTorch); integers wrap
+template <class T> inline T neg_(T x) {
+  if constexpr (std::is_integral_v<T>) return sub_(T(0), x);
+  else return -x;
+}
 template <class T> inline T abs_(T x) {
   if constexpr (std::is_same_v<T, uint8_t>) return x;
   else if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
