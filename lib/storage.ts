@@ -5,6 +5,10 @@
  * that views it has been disposed.
  */
 import { binding } from './backend/native';
+import { ArgumentError } from './errors';
+
+/** Node hands native memory to JS as external buffers of at most 2^32 bytes (Node 18 to 20). */
+export const MAX_STORAGE_BYTES = 2 ** 32;
 
 // Disposed buffers that no typed-array view ever saw are reused by size without a trip through
 // the addon (creating an external ArrayBuffer costs about a microsecond, most of a small op).
@@ -37,6 +41,9 @@ export class Storage {
   exposed = false;
 
   constructor(readonly nbytes: number, buf?: ArrayBuffer, zero = true) {
+    if (buf === undefined && nbytes > MAX_STORAGE_BYTES) {
+      throw new ArgumentError(`a tensor of ${nbytes} bytes is over kindling's limit of 4 GiB (2^32 bytes) per tensor storage, Node's external buffer limit`);
+    }
     this.buf = buf ?? (nbytes <= POOL_MAX_BYTES ? takePooled(nbytes, zero) : undefined) ?? binding.alloc(nbytes, zero);
     this.external = buf !== undefined;
   }

@@ -73,7 +73,8 @@ export function readCsv(file: string, opts: ReadCsvOptions = {}): { features: Te
     rows = parse(fs.readFileSync(file), { delimiter, info: true, bom: true, trim: true, skip_empty_lines: true, from_line: skipRows + 1 }) as Record_[];
   } catch (e) {
     const err = e as Error & { code?: string; lines?: number };
-    if (err.code === undefined || !String(err.code).startsWith('CSV_')) throw e; // fs errors pass through
+    // parse errors are csv-parse's CsvError (codes CSV_* and INVALID_OPENING_QUOTE); fs errors pass through
+    if (err.constructor?.name !== 'CsvError' && !String(err.code ?? '').startsWith('CSV_')) throw e;
     throw new CsvFormatError(file, err.lines ?? null, null, err.message);
   }
   if (rows.length === 0) throw new CsvFormatError(file, null, null, `no rows after skipping ${skipRows} line(s)`);

@@ -84,6 +84,10 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
   if (!(n >= 0) || n > double(int64_t(1) << 46) || double(int64_t(n)) != n)
     throw Error("kindling: alloc expects a non-negative integer byte count below 2^46");
   size_t bytes = size_t(n);
+  // Node hands external memory to JS as a Buffer, whose limit is 2^32 bytes (Node 18 to 20); above
+  // it creating the ArrayBuffer fails after its finalizer has already run
+  if (bytes > (size_t(1) << 32))
+    throw Error("kindling: one tensor's storage is limited to 4 GiB (2^32 bytes, Node's external buffer limit); asked for " + std::to_string(bytes) + " bytes");
   // outputs that a kernel overwrites entirely skip the zero fill (alloc(n, false))
   bool zero = !(info.Length() > 1 && info[1].IsBoolean() && !info[1].As<Napi::Boolean>().Value());
   void* block = take_block(padded_size(bytes));

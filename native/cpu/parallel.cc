@@ -23,7 +23,9 @@ class Pool {
     stop();
     nthreads_ = std::max(1, n);
     quit_ = false;
-    for (int i = 1; i < nthreads_; ++i) workers_.emplace_back([this, i] { loop(i); });
+    // new workers wait for the next job: a stale generation would make them run the last job again
+    const uint64_t current = generation_;
+    for (int i = 1; i < nthreads_; ++i) workers_.emplace_back([this, i, current] { loop(i, current); });
   }
 
   void run(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
@@ -49,8 +51,7 @@ class Pool {
   }
 
  private:
-  void loop(int id) {
-    uint64_t seen = 0;
+  void loop(int id, uint64_t seen) {
     for (;;) {
       const std::function<void(int64_t, int64_t)>* job;
       int64_t n, chunks;
@@ -63,7 +64,7 @@ class Pool {
         n = n_;
         chunks = chunks_;
       }
-      if (id < chunks) {
+      if (job && id < chunks) {
         (*job)(n * id / chunks, n * (id + 1) / chunks);
         std::lock_guard<std::mutex> lk(mu_);
         if (--pending_ == 0) done_cv_.notify_one();
