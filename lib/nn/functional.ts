@@ -57,6 +57,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return bias ? y.add(need(bias, 'linear', 'bias')) : y;
 }
 
+/** z = x - max(x), e = exp(z) and s = sum(e) along d: the shared start of softmax and log-softmax. */
+function shiftedExp(x: Tensor, d: number): { z: Tensor; e: Tensor; s: Tensor } {
+  const m = x.amax(d, true);
+  const z = x.sub(m);
+  m.dispose();
+  const e = z.exp();
+  return { z, e, s: e.sum(d, true) };
+}
+
 /**
  * softmax along dim: exp(x) / sum(exp(x)), computed as exp(x - max) so large logits do not
  * overflow. One autograd node: dx = y * (g - sum(g * y)).
@@ -66,12 +75,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
   needFloat(x, 'softmax');
   const d = normalizeDim(dim, Math.max(x.dim(), 1), 'softmax');
   const y = noGrad(() => {
-    const m = x.amax(d, true);
-    const z = x.sub(m);
-    m.dispose();
-    const e = z.exp();
+    const { z, e, s } = shiftedExp(x, d);
     z.dispose();
-    const s = e.sum(d, true);
     const out = e.div_(s);
     s.dispose();
     return out;
@@ -89,11 +94,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   needFloat(x, 'logSoftmax');
   const d = normalizeDim(dim, Math.max(x.dim(), 1), 'logSoftmax');
   const y = noGrad(() => {
-    const m = x.amax(d, true);
-    const z = x.sub(m);
-    m.dispose();
-    const e = z.exp();
-    const s = e.sum(d, true);
+    const { z, e, s } = shiftedExp(x, d);
     e.dispose();
     const lse = s.log();
     s.dispose();
